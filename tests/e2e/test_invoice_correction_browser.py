@@ -47,6 +47,18 @@ def test_an_invoice_is_corrected_from_the_console_keeping_the_place(
 
     page.get_by_label("Billing email: where the invoice is sent").fill("invoices@example.nhs.uk")
     page.get_by_label("Purchase order number").fill("PO-2027-0099")
+    # Meanwhile a bursary replaces the invoice: the press is refused, what was typed kept.
+    funded = stack.post(
+        f"/admin/applications/{applied['application_id']}/bursary",
+        json={"amount": 5000},
+        headers=stack.admin_headers,
+    )
+    assert funded.status_code == 200, funded.text
+    page.get_by_role("button", name="Yes, send the corrected invoice").click()
+    expect(page.locator("main")).to_contain_text("look at it again before correcting")
+    expect(page.get_by_label("Purchase order number")).to_have_value("PO-2027-0099")
+    axe_clean(page, "organiser32-correct-invoice-changed-since")
+    old = awaiting_its_invoice(stack, applied)  # the bursary's invoice, for what is left
     sent_and_said(
         page,
         "Yes, send the corrected invoice",

@@ -29,6 +29,7 @@ from tests.support.groups import (
     when_stripe_is_asked,
 )
 from tests.support.held_events import deliver, held
+from tests.support.html_forms import form_posting_to
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
@@ -298,6 +299,9 @@ def test_the_console_corrects_a_groups_invoice_once(system: System) -> None:
     assert other.status == 409
     assert "changed since you last looked at it" in text_of(other.body)
     assert pay_link_id(manager_view(system, group)) == new
+    # The form again as the group is now, what that tab typed kept in it.
+    assert "Yes, send the corrected invoice" in text_of(other.body)
+    assert form_posting_to(other.body, page)["billing_name"] == AS_BOOKED["billing_name"]
 
 
 @pytest.mark.usefixtures("invoiced")

@@ -21,6 +21,7 @@ from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser, error_beside, po_box
 from tests.support.groups import paid_at_the_void
 from tests.support.held_events import deliver
+from tests.support.html_forms import form_posting_to
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
@@ -280,6 +281,15 @@ def test_a_console_page_read_before_a_change_is_refused(
     assert refused.status == 409
     assert "look at it again before correcting its invoice" in text_of(refused.body)
     assert system.stored(application).billing.billing_email == ACCOUNTS  # type: ignore[union-attr]
+    # The form again, as the invoice is now, with what was typed kept: pressed again, it acts.
+    assert "Yes, send the corrected invoice" in text_of(refused.body)
+    for typed in CORRECTED.values():
+        assert typed.split("\n")[0] in refused.body
+    again = form_posting_to(refused.body, f"{path}/invoice/correct")
+    assert again["billing_email"] == CORRECTED["billing_email"]
+    done = browser.post(f"{path}/invoice/correct", **again)
+    assert done.status == 303, text_of(done.body)[:600]
+    assert system.stored(application).billing.billing_email == CORRECTED["billing_email"]  # type: ignore[union-attr]
 
 
 def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> None:

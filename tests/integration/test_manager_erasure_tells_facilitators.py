@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, MANAGER, apply_through, paid_group
 from tests.support.system import System
 
@@ -39,7 +40,7 @@ def test_the_lists_sent_the_colleagues_bookings_are_asked_and_the_answer_says_so
     said = " ".join(erased.json()["said"])
     assert (
         "the facilitators sent its colleagues' bookings, which named the manager, were asked "
-        "to delete those emails (1 list)" in said
+        "to delete those emails (the facilitators of 1 cohort)" in said
     )
     asked = system.deliver_emails()
     assert sorted(m.subject for m in asked) == sorted(
@@ -70,6 +71,12 @@ def test_a_persons_own_erasure_says_how_many_lists_were_asked(system: System) ->
     assert erased.status == 200, erased.body
     [application] = erased.json()["applications"]
     assert application["facilitator_lists_asked"] == 1
-    assert "the facilitators it was sent to were asked to delete their copies (1 list)" in (
-        " ".join(erased.json()["said"])
+    # Counted as the timeline counts the email that asks them: by address.
+    [asked] = system.deliver_emails()
+    addresses = f"{len(asked.to)} address{'es' if len(asked.to) != 1 else ''}"
+    assert (
+        f"the facilitators it was sent to were asked to delete their copies ({addresses})"
+        in " ".join(erased.json()["said"])
     )
+    timeline = signed_in(system).words(f"/console/applications/{application['application_id']}")
+    assert f"Email sent to the facilitators ({addresses})" in timeline

@@ -38,7 +38,7 @@ def test_the_admin_api_says_its_pence_with_the_pounds_beside_them(system: System
     )
     assert bursary.status == code.status == 422
     assert bursary.json()["error"]["fields"]["amount"] == (
-        "Enter at most the price of the place, 20000 pence (£200.00)"
+        "Enter above zero and at most the price of the place, 20000 pence (£200.00)"
     )
     assert code.json()["error"]["fields"]["amount_off"] == (
         "Enter at most the price of a place, 20000 pence (£200.00)"
@@ -52,7 +52,7 @@ def test_the_console_says_the_limit_in_pounds_as_typed(system: System) -> None:
     reply = browser.press(page, f"{page}/bursary", amount="250")
     assert reply.status == 422
     words = text_of(reply.body)
-    assert "Enter at most the price of the place, £200.00" in words
+    assert "Enter above zero and at most the price of the place, £200.00" in words
     assert "pence" not in words
     assert "20000" not in words
 
@@ -64,7 +64,12 @@ def test_the_cli_says_the_limit_in_pounds_without_codes(
     bursary = cli.run(capsys, "bursary", application["reference"], "250")
     code = cli.run(capsys, "discount-code", COURSE_ID, "TOO-MUCH", "--amount-off", "250")
     assert (bursary.status, code.status) == (1, 1)
-    assert "amount: Enter at most the price of the place, £200.00" in bursary.err
+    assert "amount: Enter above zero and at most the price of the place, £200.00" in bursary.err
+    # Nothing, or below zero, is told the same bound.
+    for typed in ("0", "-5"):
+        nothing = cli.run(capsys, "bursary", application["reference"], "--", typed)
+        assert nothing.status == 1
+        assert "Enter above zero and at most the price of the place, £200.00" in nothing.err
     # Named by the option typed, never the API's field name (amount_off).
     assert "  --amount-off: Enter at most the price of a place, £200.00" in code.err
     assert "amount_off" not in code.err

@@ -71,8 +71,17 @@ def test_the_cli_reads_pounds_as_the_console_does(
     """One reading of typed money (``domain.money.typed_amount``): what a console form refuses,
     the CLI refuses too, with the same reason."""
     with pytest.raises(SystemExit):
-        parse_arguments(["bursary", "CL-7K3Q9", typed])
+        parse_arguments(["discount-code", "course-1", "HALF", f"--amount-off={typed}"])
     assert reason in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("typed", "pence"), [("0", 0), ("-5", -1), ("100000.01", 10000001)])
+def test_a_bursary_out_of_range_is_left_to_the_grant_which_says_the_places_price(
+    typed: str, pence: int
+) -> None:
+    """The bursary's bound is the place's price, which only the grant knows: any size of
+    amount is read, and the API refuses it in those words."""
+    assert parse_arguments(["bursary", "CL-7K3Q9", "--", typed]).amount == pence
 
 
 _GIVEN = ["--amount", "20", "--on", "2027-03-01", "--how"]
@@ -128,6 +137,7 @@ def test_every_typed_option_is_read_by_a_reader_that_says_what_to_give() -> None
         arguments._whole_number,
         arguments._percent,
         arguments._pounds,
+        arguments._any_pounds,
         Path,
     }
     ours.add(received.way)

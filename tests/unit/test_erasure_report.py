@@ -140,18 +140,31 @@ def test_the_report_names_a_cohort_by_its_title_and_a_group_by_its_organisation(
 
 def test_the_lists_asked_to_delete_are_counted_in_words_never_named() -> None:
     report = ErasureReport(
-        (ApplicationErased("a1", "CL-1", "c1", "applicant", course_name="Spring", lists_asked=2),),
+        (
+            ApplicationErased(
+                "a1",
+                "CL-1",
+                "c1",
+                "applicant",
+                course_name="Spring",
+                lists_asked=2,
+                addresses_asked=3,
+            ),
+            ApplicationErased("a2", "CL-2", "c1", "applicant", lists_asked=1, addresses_asked=1),
+        ),
         (GroupErased("g1", "c1", ("manager",), course_name="Spring", lists_asked=1),),
     )
     answer = report.answer()
     assert answer["applications"][0]["facilitator_lists_asked"] == 2
     assert answer["group_bookings"][0]["facilitator_lists_asked"] == 1
     said = report.said()
+    # By address, as the timeline counts the emails asking them.
     assert said[1].endswith(
-        "the facilitators it was sent to were asked to delete their copies (2 lists, one per "
-        "cohort)."
+        "the facilitators it was sent to were asked to delete their copies (3 addresses, the "
+        "facilitators of 2 cohorts)."
     )
+    assert said[2].endswith("were asked to delete their copies (1 address).")
     assert (
         "the facilitators sent its colleagues' bookings, which named the manager, were asked "
-        "to delete those emails (1 list)" in said[2]
+        "to delete those emails (the facilitators of 1 cohort)" in said[3]
     )

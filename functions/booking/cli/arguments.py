@@ -15,7 +15,7 @@ from typing import NoReturn
 from booking.cli import correction, given_back, groups, received, refunds, register
 from booking.cli.errors import UsageError
 from booking.domain.errors import InvalidInput
-from booking.domain.money import typed_amount
+from booking.domain.money import typed_amount, typed_pounds
 from booking.domain.time_words import written_as_day
 
 # What ``--help`` says the program is (the first line of :mod:`booking.cli`'s docstring).
@@ -71,10 +71,17 @@ def _percent(text: str) -> float:
     return percent
 
 
-def _pounds(text: str) -> int:
-    """Pounds typed on the command line, read as the console reads them (``typed_amount``)."""
+def _any_pounds(text: str) -> int:
+    """Pounds of any size (``typed_pounds``), for a use case that says its own bound: the
+    bursary's is the place's price, said by the API as the console says it."""
+    return _pounds(text, bounded=False)
+
+
+def _pounds(text: str, *, bounded: bool = True) -> int:
+    """Pounds typed on the command line, read as the console reads them (``typed_amount``;
+    not ``bounded``: ``_any_pounds``)."""
     try:
-        return typed_amount(text, "amount")
+        return (typed_amount if bounded else typed_pounds)(text, "amount")
     except InvalidInput as wrong:
         # The parser's words are for a form ("Enter the amount ..."); a command asks to be given.
         reason = wrong.fields["amount"].removeprefix("Enter ")
@@ -190,7 +197,12 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     given_back.add_command(commands, _pounds)  # money paid outside Stripe, given back by hand
     fund = commands.add_parser("bursary", help="fund a place, in full or in part")
     fund.add_argument("application", help="the application's reference or id")
-    fund.add_argument("amount", type=_pounds, help="in pounds; the whole price: a funded place")
+    # Out of range, the bursary's own bound is said: the place's price.
+    fund.add_argument(
+        "amount",
+        type=_any_pounds,
+        help="in pounds; the whole price: a funded place",
+    )
     _money_commands(commands)
     _people_commands(commands)
     register.add_commands(commands)

@@ -184,12 +184,17 @@ AUDIENCE_WORDS: Mapping[Recipient, str] = {
 }
 
 
+def addresses_said(count: int) -> str:
+    """How many addresses an email to the facilitators went to ("1 address"), as the timeline
+    and the erasure's summary both count them: facilitators who share an inbox are one."""
+    return f"{count} address{'es' if count != 1 else ''}"
+
+
 def _audience(entry: TimelineEntry) -> str:
     to = entry.to or _recorded_before_roles(entry)
     if to is Recipient.FACILITATORS:
         # Counted by address: facilitators who share an inbox get one copy.
-        n = entry.recipients or 0
-        return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
+        return f"to the facilitators ({addresses_said(entry.recipients or 0)})"
     if to is None:  # one message to both, as was sent before each had their own
         return "to the applicant and the billing contact"
     return AUDIENCE_WORDS[to]

@@ -11,6 +11,7 @@ from typing import Any
 
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
+from booking.domain.email_words import addresses_said
 from booking.domain.errors import PAYMENT_SETTLING, Conflict
 from booking.domain.former_contacts import former_contacts_named, former_erased, not_billed_now
 from booking.domain.groups import GroupBooking
@@ -58,8 +59,10 @@ class ApplicationErased:
     # Its cohort as organisers read it (title and first day); the id is the machine's.
     course_name: str = ""
     # How many facilitators' lists (one per cohort) sent the application were asked to delete
-    # it (``domain.facilitators_told.delete_your_copy``).
+    # it (``domain.facilitators_told.delete_your_copy``), and at how many addresses, as the
+    # emails asking them go (``services.facilitators_copies.copies_held``).
     lists_asked: int = 0
+    addresses_asked: int = 0
 
 
 @dataclass(frozen=True)
@@ -263,7 +266,16 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def _lists(count: int) -> str:
     """Facilitators' lists counted as organisers know them: one per cohort."""
-    return "1 list" if count == 1 else f"{count} lists, one per cohort"
+    return f"the facilitators of {_plural(count, 'cohort', 'cohorts')}"
+
+
+def _asked_at(erased: ApplicationErased) -> str:
+    """Whom an application's erasure asked, by address as the timeline counts the emails
+    asking them (by cohort when the addresses are not known)."""
+    if not erased.addresses_asked:
+        return _lists(erased.lists_asked)
+    addresses = addresses_said(erased.addresses_asked)
+    return addresses if erased.lists_asked == 1 else f"{addresses}, {_lists(erased.lists_asked)}"
 
 
 def _count_said(applications: tuple[ApplicationErased, ...], groups: int) -> str:
@@ -301,7 +313,7 @@ def _application_said(erased: ApplicationErased) -> str:
         (
             erased.lists_asked > 0,
             "the facilitators it was sent to were asked to delete their copies "
-            f"({_lists(erased.lists_asked)})",
+            f"({_asked_at(erased)})",
         ),
     )
     told = (

@@ -154,18 +154,16 @@ def below_minimum_charge(amount: int, currency: str) -> str | None:
     return None
 
 
-def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
-    """An amount a person typed in pounds (``200``, ``200.5``, ``£1,200.50``), in pence.
-
-    Anything else is an :class:`InvalidInput` on ``field``, in words for the person who typed
-    it: not a number in pounds (``1e30``, ``2_00``, ``٢٠٠``), more than two decimal places,
-    nothing, or more than £100,000.00.
-    """
+def typed_pounds(typed: str, field: str, *, what: str = "the amount") -> int:
+    """An amount a person typed in pounds, in pence, whatever its size: a number below zero
+    is -1, one beyond £100,000.00 is a penny more than that. For a use case that says the
+    bound itself (a bursary's is the place's price); anything not a number in pounds, or
+    with more than two decimal places, is an :class:`InvalidInput` on ``field``."""
     text = typed.strip().removeprefix("£").strip()
+    if _NEGATIVE.fullmatch(text):
+        return -1
     if not _TYPED_POUNDS.fullmatch(text):
-        if _NEGATIVE.fullmatch(text):
-            reason = f"Enter {what} above zero"
-        elif _TOO_PRECISE.fullmatch(text):
+        if _TOO_PRECISE.fullmatch(text):
             reason = f"Enter {what} with at most two decimal places"
         else:
             reason = f"Enter {what} in pounds, like 200 or 200.00"
@@ -173,10 +171,21 @@ def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
     pounds, _, pence = text.replace(",", "").partition(".")
     # Whole pounds are checked before any arithmetic, so 20 typed digits cost nothing.
     if len(pounds.lstrip("0")) > len(str(MAX_MINOR_UNITS // 100)):
-        amount = MAX_MINOR_UNITS + 1
-    else:
-        amount = int(pounds) * 100 + int(pence.ljust(2, "0") or "0")
+        return MAX_MINOR_UNITS + 1
+    return int(pounds) * 100 + int(pence.ljust(2, "0") or "0")
+
+
+def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
+    """An amount a person typed in pounds (``200``, ``200.5``, ``£1,200.50``), in pence.
+
+    Anything else is an :class:`InvalidInput` on ``field``, in words for the person who typed
+    it: not a number in pounds (``1e30``, ``2_00``, ``٢٠٠``), more than two decimal places,
+    nothing, or more than £100,000.00.
+    """
+    amount = typed_pounds(typed, field, what=what)
     if not 0 < amount <= MAX_MINOR_UNITS:
+        if amount < 0:
+            raise InvalidInput(f"{what} needs attention", {field: f"Enter {what} above zero"})
         limit = Money(amount=MAX_MINOR_UNITS).display()
         raise InvalidInput(
             f"{what} needs attention",
@@ -195,4 +204,5 @@ __all__ = [
     "money_words",
     "said_as_typed",
     "typed_amount",
+    "typed_pounds",
 ]

@@ -36,7 +36,7 @@ from booking.domain.errors import (
     NotFound,
 )
 from booking.domain.links import with_query
-from booking.domain.money import said_as_typed, typed_amount
+from booking.domain.money import said_as_typed, typed_pounds
 from booking.domain.read_against import pressed_on
 from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
@@ -68,6 +68,7 @@ from booking.handlers.console_app import (
     after_action,
     app,
     bursary_form_seen,
+    changed_since_shown,
     chrome,
     current_session,
     form_seen,
@@ -153,7 +154,7 @@ def roster_csv(course_id: str) -> Response[str]:
 # -- actions -------------------------------------------------------------------------------------
 
 Action = Callable[[str], Application | Acted]
-FormAgain = Callable[[str, InvalidInput], Response[str] | None]
+FormAgain = Callable[[str, BookingError], Response[str] | None]
 
 
 def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Action], Action]:
@@ -173,7 +174,14 @@ def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Actio
                 form = again(application_id, mistaken) if again is not None else None
                 return form if form is not None else _refused(application_id, mistaken)
             except (Conflict, DependencyUnavailable) as refused:
-                return _refused(application_id, refused)
+                # A page changed since it was opened: a form of its own shown again as things
+                # are now, what was typed kept (``again``'s to say).
+                kept = (
+                    again(application_id, refused)
+                    if again and changed_since_shown(refused)
+                    else None
+                )
+                return kept if kept is not None else _refused(application_id, refused)
             said = notice_of(str(done), acted(after))
             return after_action(f"/console/applications/{quote(application_id)}", said)
 
@@ -236,8 +244,9 @@ def resend_offer(application_id: str) -> Acted:
 
 @action("consoleGrantBursary")
 def bursary(application_id: str) -> Acted:
-    # Typed in pounds; the use case counts in pence, as Stripe does.
-    amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
+    # Typed in pounds; the use case counts in pence, as Stripe does, and says its bound (the
+    # place's price) of an amount beyond it.
+    amount = typed_pounds(typed_value("amount"), "amount", what="the bursary")
     # What the page showed (``domain.page_seen``; an older page's ``bursary_seen``): one granted
     # since by another tab or organiser is refused, never silently replaced.
     read_against = pressed_on(bursary_form_seen())

@@ -15,9 +15,9 @@ from aws_lambda_powertools.shared.cookies import Cookie
 
 from booking import bootstrap
 from booking.bootstrap import ports
-from booking.domain.errors import InvalidInput
+from booking.domain.errors import BookingError, Conflict, InvalidInput
 from booking.domain.organisers import ConsoleSession
-from booking.domain.page_seen import SEEN_FIELD, Seen, seen_digests
+from booking.domain.page_seen import CHANGED, SEEN_FIELD, Seen, seen_digests
 from booking.handlers import console_access as access
 from booking.handlers import http
 from booking.handlers.console_pages import CHANGE_LOST_SAID, Chrome, render_confirmation
@@ -77,16 +77,25 @@ def typed_value(name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def changed_since_shown(refused: BookingError) -> bool:
+    """A press refused because what its page showed changed since it was opened
+    (``domain.page_seen``): a confirmation with fields is shown again as things are now, with
+    what was typed kept, rather than lost with the page."""
+    return isinstance(refused, Conflict) and refused.code == CHANGED
+
+
 def form_again_on(
     confirmation: Callable[[str, dict[str, str], dict[str, str]], Response[str]],
     fields: Collection[str],
-) -> Callable[[str, InvalidInput], Response[str] | None]:
+) -> Callable[[str, BookingError], Response[str] | None]:
     """A confirmation's form shown again after its press was refused: the ``confirmation`` (of
     the application or group whose id it is given) with each mistake beside the form's
     ``fields`` it names, and what was typed in them kept, nothing done; None for a refusal that
     names none of them, said above the page it returns to."""
 
-    def again(subject_id: str, mistaken: InvalidInput) -> Response[str] | None:
+    def again(subject_id: str, mistaken: BookingError) -> Response[str] | None:
+        if not isinstance(mistaken, InvalidInput):
+            return None
         errors = beside_fields(mistaken, fields)
         if not errors:
             return None

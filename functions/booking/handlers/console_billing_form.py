@@ -13,12 +13,19 @@ from typing import Any, Protocol
 from booking.bootstrap import ports
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
-from booking.domain.errors import InvalidInput
+from booking.domain.errors import BookingError, InvalidInput
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.read_against import ReadAgainst, pressed_on
 from booking.handlers import console_application as application_pages
 from booking.handlers import http
-from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
+from booking.handlers.console_app import (
+    changed_since_shown,
+    chrome,
+    form_seen,
+    html_page,
+    posted_form,
+    served,
+)
 from booking.handlers.console_pages import render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -109,23 +116,32 @@ def billing_press(form: BillingForm) -> Callable[[str], Acted]:
     return press
 
 
-def billing_again(form: BillingForm) -> Callable[[str, InvalidInput], Response[str] | None]:
+def billing_again(form: BillingForm) -> Callable[[str, BookingError], Response[str] | None]:
     """A refusal of the billing details the ``form``'s press typed (the form's own reading, or
     the act's: a purchase order number the course needs, an address the invoice cannot print):
     the form again, each mistake beside its field, all at once, what was typed kept (nothing
-    sent). None for any other refusal, said above the application's page."""
+    sent). The application changed since the page was opened: the form again as it is now,
+    saying so, what was typed kept (while the act still fits it). None for any other refusal,
+    said above the application's page."""
 
-    def again(application_id: str, refused: InvalidInput) -> Response[str] | None:
-        beside = billing_mistakes(refused)
-        if beside is None:
+    def again(application_id: str, refused: BookingError) -> Response[str] | None:
+        stale = changed_since_shown(refused)
+        beside = billing_mistakes(refused) if isinstance(refused, InvalidInput) else None
+        if not stale and beside is None:
             return None
-        return html_page(http.status_for(refused), _form_again(form, application_id, beside))
+        problem = sentence(refused.message) if stale else ""
+        page = _form_again(form, application_id, beside or {}, problem, stale=stale)
+        return None if page is None else html_page(http.status_for(refused), page)
 
     return again
 
 
 def billing_page(
-    form: BillingForm, detail: ApplicationDetail, billing: dict[str, Any], errors: dict[str, str]
+    form: BillingForm,
+    detail: ApplicationDetail,
+    billing: dict[str, Any],
+    errors: dict[str, str],
+    problem: str = "",
 ) -> str:
     """The ``form``'s page: what sending does (its own lines, then who is emailed, then what
     a payment that comes first does), the ``billing`` details in its fields with their
@@ -145,15 +161,23 @@ def billing_page(
         po_required=detail.course.definition.po_required,
         errors=errors,
         labels=BILLING_LABELS,
+        problem=problem,
     )
 
 
-def _form_again(form: BillingForm, application_id: str, errors: dict[str, str]) -> str:
+def _form_again(
+    form: BillingForm, application_id: str, errors: dict[str, str], problem: str, *, stale: bool
+) -> str | None:
     """The ``form`` again after its press was refused: ``errors`` beside their fields (with a
-    purchase order number the course needs, left blank), the details as typed."""
+    purchase order number the course needs, left blank), the details as typed, ``problem``
+    above them; ``stale`` (the application changed since its page was opened): None when the
+    act no longer fits it as it is now."""
     detail = application_detail(ports(), application_id)
+    if stale and form.act not in detail.actions:
+        return None
     po_required = detail.course.definition.po_required
-    return billing_page(form, detail, billing_typed_back(), with_po_needed(errors, po_required))
+    errors = with_po_needed(errors, po_required)
+    return billing_page(form, detail, billing_typed_back(), errors, problem)
 
 
 def billing_posted() -> BillingDetails:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from booking.bootstrap import ports
 from booking.domain.billing import InvoiceRef
-from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.errors import BookingError, Conflict, InvalidInput
 from booking.domain.group_invoice_correction import (
     as_its_page_showed,
     billing_to_correct,
@@ -22,7 +22,7 @@ from booking.domain.page_seen import Seen, group_seen
 from booking.domain.read_against import pressed_on
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
-from booking.handlers.console_app import html_page, posted_form
+from booking.handlers.console_app import changed_since_shown, html_page, posted_form
 from booking.handlers.console_app import served as console_served
 from booking.handlers.console_billing_form import (
     BILLING_LABELS,
@@ -40,6 +40,7 @@ from booking.handlers.console_groups import (
 from booking.handlers.console_pages import voided_at_stripe
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
+from booking.handlers.sentences import sentence
 from booking.services.groups import find_group
 from booking.services.invoice_correction import billing_typed
 
@@ -79,9 +80,11 @@ def correction_page(
     typed: Mapping[str, object],
     mistakes: dict[str, str] | None,
     seen: str,
+    problem: str = "",
 ) -> str:
     """The confirmation page: ``typed``, the details in its fields; ``mistakes`` (a press's),
-    beside them, every one at once (a purchase order number the course needs too)."""
+    beside them, every one at once (a purchase order number the course needs too);
+    ``problem``: why a press was refused, above them."""
     course = ports().repository.get_course(group.course_id)
     po_required = course is not None and course.definition.po_required
     return group_confirmation(
@@ -94,6 +97,7 @@ def correction_page(
         po_required=po_required,
         errors=with_po_needed(mistakes, po_required) if mistakes is not None else {},
         labels=BILLING_LABELS,
+        problem=problem,
     )
 
 
@@ -125,13 +129,27 @@ def correct_group_invoice(group_id: str) -> Response[str]:
         )
         return corrected, GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
 
-    def again(wrong: InvalidInput) -> Response[str] | None:
-        mistakes = billing_mistakes(wrong)
+    def again(wrong: BookingError) -> Response[str] | None:
+        if changed_since_shown(wrong):
+            return _again_as_it_is_now(group_id, typed, sentence(wrong.message))
+        mistakes = billing_mistakes(wrong) if isinstance(wrong, InvalidInput) else None
         if mistakes is None or not correction_offered(group):
             return None
         return html_page(422, correction_page(group, typed, mistakes, _seen_posted(posted)))
 
     return acted_on_the_card(group_id, act, seen=True, again=again)
+
+
+def _again_as_it_is_now(
+    group_id: str, typed: Mapping[str, object], problem: str
+) -> Response[str] | None:
+    """The group changed since the page was opened: the page again as it is now (its ``seen``
+    too), what was typed kept, ``problem`` above; None when it has no invoice to correct now."""
+    group = find_group(ports(), group_id)
+    if not correction_offered(group):
+        return None
+    seen = group_seen(as_its_page_showed(group))
+    return html_page(409, correction_page(group, typed, {}, seen, problem))
 
 
 def _seen_posted(posted: Mapping[str, object]) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
-from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
+from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen, group_seen
 from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
@@ -21,6 +21,7 @@ from booking.domain.wording import places_words
 from booking.handlers import http
 from booking.handlers.console_app import (
     after_action,
+    changed_since_shown,
     chrome,
     form_again_on,
     form_seen,
@@ -136,13 +137,14 @@ def acted_on_the_card(
     act: Callable[[Seen | None], tuple[GroupBooking, str]],
     *,
     seen: bool = False,
-    again: Callable[[InvalidInput], Response[str] | None] | None = None,
+    again: Callable[[BookingError], Response[str] | None] | None = None,
 ) -> Response[str]:
     """A button on a group's card: ``act`` on the group (given what its card or confirmation
     showed, when ``seen``: its form's ``seen``, the group changed since, nothing done), then
     its course's group bookings page saying what ``act`` names as done, once, or that page
     again saying why not (a form without ``seen`` too; ``again``: a confirmation's own fields'
-    mistakes said on it again, beside each)."""
+    mistakes said on it again, beside each, or the group changed since it was opened: it again
+    as the group is now, what was typed kept)."""
     try:
         shown = form_seen(page="the group bookings page") if seen else None
         acted_on, done = act(shown)
@@ -150,7 +152,8 @@ def acted_on_the_card(
         form = again(mistaken) if again is not None else None
         return form if form is not None else refused_on_the_card(group_id, mistaken)
     except (Conflict, DependencyUnavailable) as refused:
-        return refused_on_the_card(group_id, refused)
+        kept = again(refused) if again is not None and changed_since_shown(refused) else None
+        return kept if kept is not None else refused_on_the_card(group_id, refused)
     return after_action(f"/console/courses/{quote(acted_on.course_id)}/group-bookings", done)
 
 

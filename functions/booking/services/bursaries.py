@@ -14,6 +14,7 @@ from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
 from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal, restart_refusal
+from booking.domain.money import Money
 from booking.domain.organiser_money_acts import BursaryGranted
 from booking.domain.page_seen import Seen
 from booking.domain.read_against import NOTHING_READ, ReadAgainst
@@ -53,15 +54,7 @@ def grant_bursary(
     again = amount == application.bursary and refused is not None and refused.code == NOT_FUNDABLE
     if refused is not None and not again:
         raise refused
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
-        raise InvalidInput(
-            "the bursary needs attention", {"amount": "Enter a whole number of pence, at least 1"}
-        )
-    if price is not None and amount > price.amount:
-        raise InvalidInput(
-            "the bursary needs attention",
-            {"amount": f"Enter at most the price of the place, {price.in_minor_units()}"},
-        )
+    amount = _in_range(amount, price)
     if price is not None:
         too_little = left_too_little(price, amount, application.discount, application.amount_kept)
         if too_little is not None:
@@ -79,3 +72,27 @@ def grant_bursary(
         read_against=read_against,
         said="bursary granted",
     )
+
+
+def _in_range(amount: object, price: Money | None) -> int:
+    """The one bound of a bursary, said whatever was sent beyond it (nothing, below zero, more
+    than the place costs): above zero and at most the place's price, which is named (in
+    pence with pounds beside them; the console and the CLI say it as typed, in pounds). The
+    amount, once it is one."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise InvalidInput(
+            "the bursary needs attention", {"amount": "Enter a whole number of pence, at least 1"}
+        )
+    if price is None:
+        if amount < 1:
+            raise InvalidInput("the bursary needs attention", {"amount": "Enter at least 1 penny"})
+        return amount
+    if not 0 < amount <= price.amount:
+        raise InvalidInput(
+            "the bursary needs attention",
+            {
+                "amount": f"Enter above zero and at most the price of the place, "
+                f"{price.in_minor_units()}"
+            },
+        )
+    return amount

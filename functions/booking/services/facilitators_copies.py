@@ -17,6 +17,8 @@ could not be written is taken the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.emails import MOVED_OUT, EmailJob, EmailKind, OutgoingEmail
@@ -107,3 +109,10 @@ def copies_held(ports: Ports, application: Application) -> dict[str, tuple[str, 
 def _list_now(ports: Ports, course_id: str) -> list[str]:
     course = ports.repository.get_course(course_id)
     return [] if course is None else course.definition.facilitator_addresses()
+
+
+def addresses_asked(ports: Ports, application: Application, asked: Iterable[EmailJob]) -> int:
+    """At how many addresses ``asked`` (an erasure's requests to delete ``application``, one
+    per cohort) ask, as the mailer sends each: to whoever that cohort's copies went to."""
+    held = copies_held(ports, application)
+    return sum(len(held.get(job.course_id, ())) for job in asked)

@@ -13,7 +13,6 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application
 from booking.domain.commands import ExpireCheckout, VoidInvoice
-from booking.domain.emails import EmailJob
 from booking.domain.erasure import (
     APPLICANT,
     ApplicationErased,
@@ -22,18 +21,18 @@ from booking.domain.erasure import (
     card_debit_refusal,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
-from booking.domain.facilitators_told import delete_your_copy
 from booking.domain.former_contacts import spellings_held
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen, person_refusal, person_seen
 from booking.domain.register import certificate_code
 from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
+from booking.services.application_erasure import erase_one
 from booking.services.checkout_expiry import paid_meanwhile
 from booking.services.concurrency import retried
 from booking.services.contact_erasure import erase_billing_contact
 from booking.services.dearer_moves import expire_move_checkout, move_checkout_expired_first
-from booking.services.emails_gone import went_for
+from booking.services.facilitators_copies import addresses_asked
 from booking.services.group_erasure import (
     forget_in_groups,
     groups_named,
@@ -396,10 +395,11 @@ def _erase_applicant(
         APPLICANT,
         paid_meanwhile=paid,
     )
-    before, saved, asked = _erase_one(ports, application, withdraw=not paid)
+    before, saved, asked = erase_one(ports, application, withdraw=not paid)
     if before is None or saved is None:
         return said  # gone meanwhile (retention)
-    said = replace(said, lists_asked=len(asked))
+    at = addresses_asked(ports, before, asked)
+    said = replace(said, lists_asked=len(asked), addresses_asked=at)
     if (code := certificate_code(before)) is not None:
         ports.repository.forget_certificate(code)  # its verification page answers 404
     expire_move_checkout(ports, before)  # nobody can pay for the move erased with it
@@ -413,27 +413,3 @@ def _erase_applicant(
     after = [c for c in closing(before, ports.clock()) if c not in first]
     clean_up(ports, saved, tuple(after))
     return replace(said, invoice_voided=before.has_open_invoice(), seat_released=before.seat_held)
-
-
-def _erase_one(
-    ports: Ports, application: Application, *, withdraw: bool = True
-) -> tuple[Application | None, Application | None, tuple[EmailJob, ...]]:
-    """Erase one application: it as it was just before, as stored after (None, None if it
-    had gone), and what its facilitators' lists were asked. ``withdraw``: what is on its way
-    is withdrawn (not when its checkout was paid meanwhile)."""
-    first: Application | None = application
-
-    def erase(
-        current: Application | None,
-    ) -> tuple[Application | None, Application | None, tuple[EmailJob, ...]]:
-        if current is None:  # gone meanwhile (retention): nothing left to erase
-            return None, None, ()
-        # Each list of facilitators sent the application is asked to delete it, in the
-        # erasure's own save (``domain.facilitators_told.delete_your_copy``).
-        asked = delete_your_copy(current, went_for(ports, current)[0])
-        erased = current.erased(ports.clock(), withdraw=withdraw).with_emails(*asked)
-        return current, ports.repository.save(erased, current), asked
-
-    return retried(
-        erase, lambda: ports.repository.get_application(application.application_id), first=first
-    )
