@@ -289,7 +289,9 @@ def test_a_bursary_typed_oddly_is_refused_beside_the_field(
     browser = signed_in(system)
     before = system.items()
     path = f"/console/applications/{known['application_id']}"
-    reply = browser.act(f"{path}/bursary", amount=typed)
+    # Pressed on the application's own form (what its page showed travels with it), as a
+    # person sends it: the amount is judged beside its field, whatever was typed.
+    reply = browser.press(path, f"{path}/bursary", amount=typed)
     assert reply.status == 422, reply.body[:300]
     assert 'id="amount-error"' in reply.body
     assert system.items() == before
