@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 from booking.cli.client import application_path, get_json, post_json
 from booking.cli.errors import UsageError
-from booking.domain.seat_counts import SeatCounts
 from booking.domain.transfer_words import transfer_choice_said
 from booking.domain.wording import (
     moment_when,
@@ -99,13 +98,11 @@ def _outcome(
 
 def _standing(cohort: dict[str, Any]) -> str:
     """Its state as the console's choice says it (``transfer_choice_said``)."""
-    places = cohort["places"]
     return transfer_choice_said(
         cohort["status"],
         waiting=int(cohort["waiting"]),
         not_taken=int(cohort["places_not_taken"]),
-        seats=SeatCounts(booked=int(places["booked"]), held=int(places["held"])),
-        capacity=int(cohort["capacity"]),
+        for_this_booking=int(cohort["places_for_this_booking"]),
         too_late_to_offer=bool(cohort.get("no_more_offers")),
     )
 

@@ -399,10 +399,6 @@ class Course(Model):
     def first_start(self) -> datetime:
         return min(session.start for session in self.schedule)
 
-    def has_ended(self, now: datetime) -> bool:
-        """Whether every session of it is over by ``now``."""
-        return max(session.end for session in self.schedule) <= now
-
     def applications_close_at(self) -> datetime:
         """When applications close by its dates: the last moment a checkout can end before it."""
         return self.first_start() - CHECKOUT_HOLD

@@ -35,6 +35,3 @@ class Cancellation:
     seen: shown.Seen | None = None  # what the organiser's page showed (None: not known)
     # Its person left the waiting list (``domain.waiting_list_leaving``): said so, as reason.
     by_applicant: bool = False
-    # Its cohort by name once every session of it is over ("": not yet): a confirmed booking
-    # is then not cancelled (``domain.cohort_begun``).
-    ended_cohort: str = ""

@@ -94,9 +94,3 @@ def places_said(seats: SeatCounts, capacity: int, free: int, *, ended: bool = Fa
         return f"{seats.booked} of {capacity} booked"
     held = f", {seats.held} held for someone who has not paid yet" if seats.held else ""
     return f"{seats.booked} of {capacity} booked{held}, {free} free"
-
-
-def places_figures(seats: SeatCounts, free: int) -> dict[str, int]:
-    """A course's places as the organiser API gives them, for :func:`places_said` to say
-    anywhere (the CLI): booked, held for someone who has not paid yet, and free."""
-    return {"booked": seats.booked, "held": seats.held, "free": free}

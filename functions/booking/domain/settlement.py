@@ -22,9 +22,8 @@ from datetime import datetime
 
 from booking.domain import page_seen as shown
 from booking.domain import refund_failed as failing
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
 from booking.domain.billing_notices import NEW_INVOICE_SENT
-from booking.domain.cohort_begun import cancel_refusal
 from booking.domain.commands import (
     AfterSave,
     ExpireCheckout,
@@ -79,8 +78,10 @@ from booking.domain.refund_partway import (
     refused_partway,
 )
 from booking.domain.waiting_list_leaving import WITHDRAWN_BY_APPLICANT
+from booking.domain.wording import status_named
 
 S = ApplicationStatus
+CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
 
 
 MoneyFact = (
@@ -290,8 +291,11 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         return _ended_already(application, fact, situation, currency)
     if fact.afterwards:
         return _refused("not_cancelled", NOT_CANCELLED)
-    if (not_now := cancel_refusal(application, fact.ended_cohort)) is not None:
-        return _refusal(not_now)
+    if application.status not in CANCELLABLE:
+        return _refused(
+            "not_cancellable",
+            f"an application that is {status_named(application.status)} cannot be cancelled",
+        )
     if moved_on := shown.seen_refusal(fact.seen, application, currency, now=situation.now):
         return _refusal(moved_on)
     if fact.refund and (cannot := _no_refund(application, currency, cancelled=False)):

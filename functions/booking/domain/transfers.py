@@ -179,19 +179,18 @@ def booking_refusal(
             "this booking fills a place of a manager's group booking, which is for this cohort; "
             "the manager can give the place to someone else or give it up instead",
         )
-    return register_refusal(application, source, now)
+    return _register_refusal(application, source, now)
 
 
-def register_refusal(
+def _register_refusal(
     application: Application, source: Course, now: datetime
 ) -> TransferRefused | None:
     """The register of the cohort left is about its own sessions: moving would drop the marks
     it holds (or is about to hold) for this booking."""
     if now >= source.first_start():
-        begun = "ended" if source.has_ended(now) else "begun"
         return TransferRefused(
             "cohort_begun",
-            f"{cohort_name(source)} has {begun}: the booking stays there, with its attendance",
+            f"{cohort_name(source)} has begun: the booking stays there, with its attendance",
         )
     if any(mark not in MARKS_BEFORE_A_SESSION for mark in application.attendance.values()):
         return TransferRefused(

@@ -9,7 +9,6 @@ refused in the same words, since there is no wait left to withdraw. Pure rules, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 
 from booking.domain.application import Application
@@ -31,18 +30,6 @@ def wait_ended_said(application: Application, to_name: str, timezone: str, now: 
         "when a cohort began, with no place come free: the booking stays where it is and the "
         "person is told shortly, so there is nothing left to withdraw"
     )
-
-
-def wait_ended_of(
-    application: Application, timezone: str, cohort_names: Mapping[str, str], now: datetime
-) -> str:
-    """Its waiting move's end has passed: that it ended, in words, its cohort named by
-    ``cohort_names`` (by id when it is not there); "" otherwise."""
-    waiting = waiting_on(application)
-    if waiting is None:
-        return ""
-    named = cohort_names.get(waiting.to_course_id, waiting.to_course_id)
-    return wait_ended_said(application, named, timezone, now)
 
 
 def refuse_withdrawing_an_ended_wait(

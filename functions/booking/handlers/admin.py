@@ -26,7 +26,6 @@ from booking.domain.page_seen import Seen, application_seen, cancel_seen, seen_d
 from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
 from booking.domain.payment_received import received_from
 from booking.domain.read_against import pressed_on
-from booking.domain.seat_counts import places_figures
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import (
     admin_backfills,
@@ -352,8 +351,6 @@ def transfer_choices(application_id: str) -> Response[str]:
                     "places_left": c.course.places_left,  # as places_not_taken: kept
                     "places_not_taken": c.course.places_left,
                     "places_for_this_booking": c.places_for_it,
-                    "places": places_figures(c.seats, c.course.places_left),
-                    "capacity": c.course.definition.capacity,
                     "waiting": c.course.waiting,
                     "price": c.course.definition.price.model_dump(mode="json"),
                     "can_move": c.refused is None,

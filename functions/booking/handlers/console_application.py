@@ -275,7 +275,6 @@ def application_page(
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         address_suppressed=detail.address_suppressed,
         group_place_note=detail.group_place_note,
-        not_offered=_not_offered(detail),
         **_refund_facts(detail, currency),
         offer_hours=definition.offer_valid_hours,
         # ``also``: said after the action's own notice (whom a move's freed seat was offered).
@@ -284,18 +283,6 @@ def application_page(
         values=values or {},
         errors=errors or {},
     )
-
-
-# The acts a cohort's start or end takes away, as the page names them.
-ACTS_NAMED = {"transfer": "Transfer", "cancel": "Cancel"}
-
-
-def _not_offered(detail: ApplicationDetail) -> list[tuple[str, str]]:
-    """Each act the booking's cohort having begun or ended takes away, with why, as its use
-    case refuses it (``domain.cohort_begun``); none on a group's place (said by its note)."""
-    if detail.group_place_note:
-        return []
-    return [(ACTS_NAMED[act], sentence(why)) for act, why in detail.not_offered.items()]
 
 
 def not_now(detail: ApplicationDetail, why: str) -> Response[str]:

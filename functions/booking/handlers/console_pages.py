@@ -262,7 +262,7 @@ def _organisation_said(application: Application) -> str:
 def _state(course: Course, now: datetime) -> dict[str, str]:
     """The course's state in words, and why it is closed and since when (""
     while open or once ended)."""
-    ended = course.has_ended(now)
+    ended = _ended(course, now)
     closed = course.status(now) is CourseStatus.CLOSED and not ended
     return {
         "status": course_state_said(
@@ -274,6 +274,11 @@ def _state(course: Course, now: datetime) -> dict[str, str]:
         ),
         "closed_why": applications_closed_said(course, organisers=True) if closed else "",
     }
+
+
+def _ended(course: Course, now: datetime) -> bool:
+    """Whether every session of ``course`` is over by ``now``."""
+    return max(s.end for s in course.schedule) <= now
 
 
 def status_options(listing: CourseApplications) -> list[tuple[str, str]]:
@@ -312,7 +317,7 @@ def course_page(
         **_state(course, now),
         approval_required=definition.approval_required,
         places=places_said(
-            seats, definition.capacity, course.places_left, ended=course.has_ended(now)
+            seats, definition.capacity, course.places_left, ended=_ended(course, now)
         ),
         price=definition.price.display(),
         status_options=options,

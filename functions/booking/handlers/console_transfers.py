@@ -54,14 +54,13 @@ def _after_the_first_day(course: Course) -> str:
 
 
 def _standing(choice: Choice) -> str:
-    """Open or full, who waits, and its places booked, held and free
+    """Open or full, who waits, and the places this booking could take
     (``transfer_choice_said``, as the CLI's choice says it)."""
     return transfer_choice_said(
         choice.status.value,
         waiting=choice.course.waiting,
         not_taken=choice.course.places_left,
-        seats=choice.seats,
-        capacity=choice.course.definition.capacity,
+        for_this_booking=choice.places_for_it,
         too_late_to_offer=choice.too_late_to_offer,
     )
 

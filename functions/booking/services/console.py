@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.cohort_begun import taken_away
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import (
     CourseMoney,
@@ -37,7 +36,7 @@ from booking.domain.references import normalised_reference
 from booking.domain.register import certificate_code
 from booking.domain.seat_counts import SeatCounts, seat_counts
 from booking.domain.timeline import TimelineEntry
-from booking.domain.wait_ended import wait_ended_of
+from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import cohort_name, course_state_said
 from booking.services.concurrency import course_of
@@ -269,7 +268,6 @@ class ApplicationDetail:
     # The ``seen`` its pages' confirm forms carry (``domain.page_seen``), read at this moment.
     seen: str = ""
     invoice_due_now: datetime | None = None  # an invoice sent now falls due (None: too late)
-    not_offered: dict[str, str] = field(default_factory=dict)  # its cohort began or ended: why
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -284,10 +282,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     group = ports.groups.get_group(ref.group_id) if ref is not None else None
     cohort_names = _cohort_names(ports, application)
     now = ports.clock()
-    wait_ended = wait_ended_of(application, course.definition.timezone, cohort_names, now)
+    wait_ended = _wait_ended(application, course, cohort_names, now)
     due = invoice_due(course, now, ports.bank_holidays)  # the rule the act sends it by
     shown = application_as_read(application, course, now)
-    taken = taken_away(application, course, now)  # by its cohort's start or end, with why
     return ApplicationDetail(
         application=shown,  # actions: stored
         seen=application_seen(shown, now),
@@ -302,10 +299,8 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             place_refused=bursary_refusal(application, course, now) is not None,
             offer_holds=shown.status is S.OFFERED and may_offer(course, now),
             too_late_for_invoice=due is None,
-            taken_away=taken,
         ),
         invoice_due_now=due,
-        not_offered=taken,
         refundable=place_share(application, group)
         if organisers_give_it_up(application, group)
         else (owed if owed > 0 and application.payment_intent else 0),
@@ -328,6 +323,17 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         certificate_held=certificate_code(application) is not None
         and not printable(ports, application),
     )
+
+
+def _wait_ended(
+    application: Application, course: Course, cohort_names: Mapping[str, str], now: datetime
+) -> str:
+    """Its waiting move's end has passed: that it ended, in words ("" otherwise)."""
+    waiting = waiting_on(application)
+    if waiting is None:
+        return ""
+    named = cohort_names.get(waiting.to_course_id, waiting.to_course_id)
+    return wait_ended_said(application, named, course.definition.timezone, now)
 
 
 def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
-from booking.domain.cohort_begun import ended_cohort
 from booking.domain.commands import Situation
 from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
@@ -157,8 +156,7 @@ def cancel(
     open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list.
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else; once the manager is erased, the organisers' cancel
-    gives the place up. A confirmed booking whose cohort has ended is refused
-    (``domain.cohort_begun``). Ended already: nothing changes (``changed`` False). ``read_against``:
+    gives the place up. Ended already: nothing changes (``changed`` False). ``read_against``:
     what the organiser's page showed (``domain.page_seen``): moved on since, refused; or the
     sweep's completion of a cancel left half done, only while the booking carries its mark.
     ``by_applicant``: its person left the waiting list (``services.waiting_list_leaving``
@@ -188,20 +186,11 @@ def cancel(
         group_paid_off_stripe=off_stripe,
         seen=read_against.seen,
         by_applicant=by_applicant,
-        # Once its cohort has ended a confirmed booking stands (``domain.cohort_begun``).
-        ended_cohort=_ended_cohort_of(ports, application),
     )
     settled = settled_as_stripe_holds(
         ports, application_id, cancellation, first=application, read_against=read_against
     )
     return Acted(settled.saved, changed=settled.changed)
-
-
-def _ended_cohort_of(ports: Ports, application: Application | None) -> str:
-    """``application``'s cohort by name once every session of it is over ("": not yet, or no
-    such application or course)."""
-    course = ports.repository.get_course(application.course_id) if application else None
-    return ended_cohort(course, ports.clock()) if course else ""
 
 
 def refund_afterwards(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:

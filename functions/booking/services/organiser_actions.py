@@ -3,15 +3,12 @@ the same rules the use cases enforce (an action offered is never one they refuse
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
-from booking.domain.cohort_begun import CANCELLABLE
 from booking.domain.commands import nobody_to_tell
 from booking.domain.disputed_refunds import held_by_a_dispute
 from booking.domain.groups import fills_a_group_place
 from booking.domain.invoice_instead import may_invoice_instead
-from booking.domain.settlement import cancelled_keeping_money
+from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
 from booking.domain.waiting_moves import waiting_on
 
 S = ApplicationStatus
@@ -25,7 +22,6 @@ def available_actions(
     place_refused: bool = False,
     offer_holds: bool = False,
     too_late_for_invoice: bool = False,
-    taken_away: Collection[str] = (),
 ) -> frozenset[str]:
     """The organiser actions the use cases accept for this application now (for an erased
     person's booking: what is about the money or the seat, not what would tell them;
@@ -33,14 +29,13 @@ def available_actions(
     ``manager_erased``: its group's manager was erased, so the organisers cancel it;
     ``place_refused``: no bursary may be given to it now, ``domain.live_for_money``;
     ``offer_holds``: a place is offered and still held, as every view reads it;
-    ``too_late_for_invoice``: no invoice issued now could fall due before the course starts;
-    ``taken_away``: what its cohort's start or end takes away, ``domain.cohort_begun``)."""
+    ``too_late_for_invoice``: no invoice issued now could fall due before the course starts)."""
     on_group_place = fills_a_group_place(application)
     return frozenset(
         _about_the_place(application, on_group_place, manager_erased, offer_holds)
         | _about_a_move(application, wait_ended)
         | _about_the_money(application, on_group_place, place_refused, too_late_for_invoice)
-    ) - frozenset(taken_away)
+    )
 
 
 def _about_the_place(

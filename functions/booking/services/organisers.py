@@ -35,7 +35,6 @@ from booking.domain.money import Money
 from booking.domain.money_received import Receipt, receipts
 from booking.domain.page_seen import application_seen
 from booking.domain.refund_failed import failed_and_held
-from booking.domain.seat_counts import places_figures
 from booking.domain.statuses import ERASED, address_shown
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
@@ -259,7 +258,7 @@ def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
     (``services.course_seats``), so the CLI says them by the console's rule."""
     course, money = course_money_of(ports, course_id)
     seats = course_seats(ports, course)
-    places = places_figures(seats, course.places_left)
+    places = {"booked": seats.booked, "held": seats.held, "free": course.places_left}
     return {"course_id": course_id, **money.in_minor_units(), "places": places}
 
 

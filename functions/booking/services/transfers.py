@@ -27,7 +27,6 @@ from booking.domain.offer_ends import no_more_offers
 from booking.domain.page_seen import digest, move_facts
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
-from booking.domain.seat_counts import NO_SEATS, SeatCounts
 from booking.domain.transfers import (
     TransferRefused,
     decide_transfer,
@@ -39,9 +38,6 @@ from booking.domain.transfers import (
 )
 from booking.domain.waiting_moves import other_move_refusal, waiting_on, waiting_refusal
 from booking.domain.wording import cohort_name
-
-# A module, not its function: course_seats reads the waiting moves, which import this one.
-from booking.services import course_seats as seating
 from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.move_choice import ChosenCohort, chosen_cohorts, target_course
@@ -74,8 +70,6 @@ class Choice:
     places_for_it: int = 0
     # What a page offering this choice saw (``domain.page_seen``): its move acts on it only.
     seen: str = ""
-    # Its seats booked and held, as its course page counts them (``services.course_seats``).
-    seats: SeatCounts = NO_SEATS
 
 
 @dataclass(frozen=True)
@@ -131,7 +125,6 @@ def _choice(
         no_more_offers(target, now),
         target.places_for_newcomer(now),
         digest(move_facts(application, target, now)),
-        seating.course_seats(ports, target),
     )
 
 

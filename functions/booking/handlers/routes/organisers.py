@@ -192,8 +192,6 @@ ORGANISERS: tuple[Route, ...] = (
         "(pressing again completes it). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "
-        "409 course_ended for a confirmed booking whose cohort has ended (every session "
-        "over): it stands as delivered, nothing changed (one still on its way can be ended). "
         "Cancelled already otherwise: 200, nothing changed. With `seen` (the application's, as "
         "last read) an application changed since (paid, moved, a bank payment begun) is 409 "
         "application_changed in words, nothing changed; status_seen and paid_seen (both or "

@@ -95,18 +95,6 @@ _CHOICE: dict[str, Any] = {
             "place is not taken but people wait or it is too late to offer it",
         },
         "waiting": {"type": "integer", "description": "How many wait there for a place"},
-        "places": {
-            "type": "object",
-            "description": "Its places as its course page counts them: `booked` (paid for), "
-            "`held` (offered or in a checkout, not paid yet) and `free` (as "
-            "`places_not_taken`)",
-            "properties": {
-                "booked": {"type": "integer"},
-                "held": {"type": "integer"},
-                "free": {"type": "integer"},
-            },
-        },
-        "capacity": {"type": "integer", "description": "How many places the cohort has"},
         "seen": {
             "type": "string",
             "description": "This choice as read: give it back with the move (`seen`)",
