@@ -50,7 +50,7 @@ run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_*,
 
 test: $(STAMP) $(CHECKOV_STAMP) ## every test (unit, contract, integration, property, infra, e2e), then their AWS calls checked against IAM
 	rm -rf $(AWS_CALLS)
-	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest $(XDIST) -q
+	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest $(XDIST) -q --durations=25
 	@echo "== the AWS calls recorded above, against each function's IAM policy"
 	RECORDED_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -q -p no:xdist -m recorded_calls tests/infra
 
